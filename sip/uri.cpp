@@ -108,6 +108,10 @@ std::error_code parse_host_port(std::string_view text, std::string_view& host, h
 
 namespace {
 
+// No real URI has more parameters or headers than this; a hostile one with thousands would make
+// every comparison and lookup slow.
+constexpr std::size_t max_uri_parts = 64;
+
 std::error_code parse_sip_uri(std::string_view rest, uri& out) noexcept {
   // userinfo ends at the first '@': '@' may not appear unescaped anywhere else in a SIP URI,
   // while '?', ';' and ',' may appear in the user part (RFC 4475 §3.1.1.2).
@@ -138,7 +142,8 @@ std::error_code parse_sip_uri(std::string_view rest, uri& out) noexcept {
         rest.substr(1, params_end == std::string_view::npos ? rest.npos : params_end - 1);
     // uri-parameter = pname ["=" pvalue]; both 1*paramchar
     std::string_view p = out.params.raw;
-    for (;;) {
+    for (std::size_t count = 0;; ++count) {
+      if (count == max_uri_parts) return errc::bad_uri;
       std::size_t const semi = p.find(';');
       std::string_view const item = p.substr(0, semi);
       std::size_t const eq = item.find('=');
@@ -156,7 +161,8 @@ std::error_code parse_sip_uri(std::string_view rest, uri& out) noexcept {
   // headers = "?" header *( "&" header ); header = hname "=" hvalue (hvalue may be empty)
   out.headers = rest.substr(1);
   std::string_view h = out.headers;
-  for (;;) {
+  for (std::size_t count = 0;; ++count) {
+    if (count == max_uri_parts) return errc::bad_uri;
     std::size_t const amp = h.find('&');
     std::string_view const item = h.substr(0, amp);
     std::size_t const eq = item.find('=');
@@ -282,8 +288,10 @@ bool units_equal(std::string_view a, std::string_view b, bool fold_case) {
 constexpr std::string_view must_match_params[] = {"user", "ttl", "method", "maddr", "transport"};
 
 bool params_match(param_list const& a, param_list const& b) {
+  // A repeated parameter means what its first occurrence says (that is what get() finds).
   bool ok = true;
   a.for_each([&](std::string_view name, std::string_view value, bool) {
+    if (a.get(name)->data() != value.data()) return;
     auto other = b.get(name);
     if (other && !units_equal(value, *other, true)) ok = false;
   });

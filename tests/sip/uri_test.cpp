@@ -125,6 +125,24 @@ TEST_CASE("uri: RFC 3261 §19.1.4 equal URIs") {
               "sip:alice@atlanta.com?priority=urgent&subject=project%20x"));
 }
 
+TEST_CASE("uri: a repeated parameter compares by its first occurrence") {
+  // Found by the sip_uri fuzz target: a URI was not equal to itself.
+  CHECK(equal("sip:a@h;maddr=50.2;maddr=239.1.2.3", "sip:a@h;maddr=50.2;maddr=239.1.2.3"));
+  CHECK(equal("sip:a@h;maddr=50.2;maddr=1.2.3.4", "sip:a@h;maddr=50.2"));
+  CHECK(!equal("sip:a@h;maddr=1.2.3.4;maddr=50.2", "sip:a@h;maddr=50.2"));
+}
+
+TEST_CASE("uri: at most 64 parameters and 64 headers") {
+  std::string params = "sip:a@h", headers = "sip:a@h?";
+  for (int i = 0; i < 64; ++i) params += ";p" + std::to_string(i);
+  for (int i = 0; i < 64; ++i) headers += (i ? "&h" : "h") + std::to_string(i) + "=v";
+  sip::uri u;
+  CHECK(!sip::parse_uri(params, u));
+  CHECK(!sip::parse_uri(headers, u));
+  CHECK(sip::parse_uri(params + ";one-more", u) == sip::errc::bad_uri);
+  CHECK(sip::parse_uri(headers + "&x=y", u) == sip::errc::bad_uri);
+}
+
 TEST_CASE("uri: RFC 3261 §19.1.4 unequal URIs") {
   CHECK(!equal("SIP:ALICE@AtLanTa.CoM;Transport=udp", "sip:alice@AtLanTa.CoM;Transport=UDP"));
   CHECK(!equal("sip:bob@biloxi.com", "sip:bob@biloxi.com:5060"));
