@@ -19,8 +19,10 @@ class head_parser {
  public:
   head_parser(message& m, parse_limits const& limits) : m_(m), limits_(limits) {}
 
-  /// Parses buf_[0, end). On success `body_start` is the offset after the blank line (or `end`
-  /// when the head runs to the end without one and `need_blank_line` is false).
+  /// Parses buf_[0, end). On failure the message keeps what was read (for a request with a
+  /// readable request line: method, URI and the header fields before the defect). On success
+  /// `body_start` is the offset after the blank line (or `end` when the head runs to the end
+  /// without one and `need_blank_line` is false).
   parse_error parse(std::size_t end, bool need_blank_line, std::size_t& body_start);
 
   /// Access for the framing code (datagram and stream) to the message's storage.
@@ -119,13 +121,15 @@ parse_error head_parser::parse_start_line(std::size_t off, std::size_t len) {
   int const version = check_version(parts[n - 1]);
   if (version < 0) return fail(errc::bad_start_line);
   if (!is_token(parts[0])) return fail(errc::bad_method);
+  // From here on the request can be answered: keep the method and URI so that a stateless
+  // reply can be built once the headers are read.
+  m_.status_ = 0;
+  m_.method_ = {offset_of(parts[0]), std::uint32_t(parts[0].size())};
+  m_.uri_ = {offset_of(parts[1]), std::uint32_t(parts[1].size())};
   if (n > 3) return fail(errc::bad_request_uri);
   if (version == 0) return fail(errc::bad_version);
   uri u;
   if (parse_uri(parts[1], u)) return fail(errc::bad_request_uri);
-  m_.status_ = 0;
-  m_.method_ = {offset_of(parts[0]), std::uint32_t(parts[0].size())};
-  m_.uri_ = {offset_of(parts[1]), std::uint32_t(parts[1].size())};
   return {};
 }
 
@@ -135,6 +139,7 @@ parse_error head_parser::parse(std::size_t end, bool need_blank_line, std::size_
   bool first = true;
   message::field* last = nullptr;
   std::size_t last_value_end = 0;
+  parse_error start_error;
   for (;;) {
     if (pos >= end) {
       if (need_blank_line || first)
@@ -149,7 +154,10 @@ parse_error head_parser::parse(std::size_t end, bool need_blank_line, std::size_
     std::size_t const len = line_end - pos;
     if (len > limits_.max_line) return fail(errc::line_too_long);
     if (first) {
-      if (auto e = parse_start_line(pos, len)) return e;
+      // A request line with a bad version or URI still has headers worth reading: the error
+      // is reported after them, so that the caller can answer it (505, 400).
+      start_error = parse_start_line(pos, len);
+      if (start_error && m_.method().empty()) return start_error;
       first = false;
     } else if (len == 0) {
       body_start = next;
@@ -188,6 +196,7 @@ parse_error head_parser::parse(std::size_t end, bool need_blank_line, std::size_
     }
     pos = next;
   }
+  if (start_error) return start_error;
   return validate();
 }
 

@@ -33,7 +33,8 @@ struct parse_error {
 
 /// Parses one message from one datagram (UDP). Leading CRLFs are skipped and a datagram of only
 /// CRLFs is errc::keepalive. Without Content-Length the body is the rest of the datagram; bytes
-/// past Content-Length are ignored (RFC 3261 §18.3, RFC 4475 §3.1.1.8).
+/// past Content-Length are ignored (RFC 3261 §18.3, RFC 4475 §3.1.1.8). On failure `out` keeps
+/// what could be read (see make_error_reply()); it is not a valid message.
 parse_error parse_datagram(std::string_view bytes, message& out, parse_limits const& limits = {});
 
 /// Incremental parser for stream transports (TCP, TLS), after Beast's basic_parser: feed bytes

@@ -302,11 +302,12 @@ std::string lower(std::string_view s) {
 
 }  // namespace
 
-std::error_code server_key(message const& request, transaction_key& out, bool ack_as_invite) {
+std::error_code server_key(message const& request, transaction_key& out,
+                           std::string_view as_method) {
   via v;
   if (auto ec = request.top_via(v)) return ec;
-  std::string_view method = request.method();
-  if (ack_as_invite && method == "ACK") method = "INVITE";
+  std::string_view method = as_method.empty() ? request.method() : as_method;
+  if (method == "ACK") method = "INVITE";
   if (v.is_rfc3261_branch()) {
     // RFC 3261 §17.2.3: branch, sent-by and method.
     out.id = std::string(v.branch()) + '|' + lower(v.host) + ':' +

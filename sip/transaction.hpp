@@ -129,9 +129,10 @@ struct transaction_key {
   friend bool operator==(transaction_key const&, transaction_key const&) = default;
 };
 
-/// Key of the server transaction a received request belongs to. An ACK maps to its INVITE's
-/// key when `ack_as_invite` is true (to find the transaction it acknowledges).
-std::error_code server_key(message const& request, transaction_key& out, bool ack_as_invite = true);
+/// Key of the server transaction a received request belongs to; an ACK maps to its INVITE's.
+/// With `as_method`, the key the request would have with that method: a CANCEL's INVITE.
+std::error_code server_key(message const& request, transaction_key& out,
+                           std::string_view as_method = {});
 /// Key of the client transaction a received response belongs to (branch and CSeq method).
 std::error_code client_key(message const& response, transaction_key& out);
 /// Key under which a client transaction for `request` (as sent) is registered.
