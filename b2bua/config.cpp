@@ -34,7 +34,8 @@ constexpr std::string_view embedded_default = R"json({
   "sip": {
     "listeners": [
       { "transport": "udp", "address": "127.0.0.1", "port": 5060 },
-      { "transport": "tcp", "address": "127.0.0.1", "port": 5060 }
+      { "transport": "tcp", "address": "127.0.0.1", "port": 5060 },
+      { "transport": "tls", "address": "127.0.0.1", "port": 5061 }
     ],
     "timers": { "t1_ms": 500, "t2_ms": 4000, "t4_ms": 5000 },
     "tcp": { "idle_timeout_s": 300, "max_connections": 4096 },
@@ -400,8 +401,20 @@ listener_config read_listener(json const& v, std::string const& path, context co
       if (f.has(key)) throw config_error(f.path(key), "only allowed for tls listeners");
     return l;
   }
-  l.certificate = as_readable_file(f.require("certificate"), f.path("certificate"), ctx);
-  l.private_key = as_readable_file(f.require("private_key"), f.path("private_key"), ctx);
+  // Both or neither. Neither is allowed on loopback only: the listener then gets a self-signed
+  // certificate made at startup, which is enough to try TLS out and never right in production.
+  bool const has_cert = f.has("certificate"), has_key = f.has("private_key");
+  if (has_cert != has_key)
+    throw config_error(f.path(has_cert ? "private_key" : "certificate"),
+                       has_cert ? "required with certificate" : "required with private_key");
+  if (has_cert) {
+    l.certificate = as_readable_file(f.require("certificate"), f.path("certificate"), ctx);
+    l.private_key = as_readable_file(f.require("private_key"), f.path("private_key"), ctx);
+  } else if (auto const ip = nat::parse_ip(l.address);
+             !ip || nat::classify(*ip) != nat::address_class::loopback) {
+    throw config_error(f.path("certificate"),
+                       "required field is missing (only a loopback listener may go without one)");
+  }
   if (auto const* ca = f.find("ca_file"); ca && !as_string(*ca, f.path("ca_file")).empty())
     l.ca_file = as_readable_file(*ca, f.path("ca_file"), ctx);
   if (auto const* vc = f.find("verify_client"))
@@ -481,8 +494,10 @@ json write_sip(config const& c) {
     if (!l.advertised_address.empty()) j["advertised_address"] = l.advertised_address;
     j["response_routing"] = to_string(l.routing);
     if (l.proto == transport::tls) {
-      j["certificate"] = l.certificate;
-      j["private_key"] = l.private_key;
+      if (!l.certificate.empty()) {
+        j["certificate"] = l.certificate;
+        j["private_key"] = l.private_key;
+      }
       if (!l.ca_file.empty()) j["ca_file"] = l.ca_file;
       j["verify_client"] = l.verify_client;
     }

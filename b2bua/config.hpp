@@ -38,10 +38,10 @@ struct listener_config {
   std::uint16_t port = 5060;         ///< default 5060, 5061 for tls
   std::string advertised_address{};  ///< host or IP for Via/Contact; empty: `address`
   response_routing routing = response_routing::symmetric;  ///< where responses go
-  std::string certificate{};                               ///< tls only: PEM file, required
-  std::string private_key{};                               ///< tls only: PEM file, required
-  std::string ca_file{};  ///< tls only: CAs that sign client certificates; empty: none
-  bool verify_client{};   ///< tls only: require and verify a client certificate
+  std::string certificate{};  ///< tls only: PEM file; empty (loopback only): self-signed at startup
+  std::string private_key{};  ///< tls only: PEM file, given with certificate
+  std::string ca_file{};      ///< tls only: CAs that sign client certificates; empty: none
+  bool verify_client{};       ///< tls only: require and verify a client certificate
 
   friend bool operator==(listener_config const&, listener_config const&) = default;
 };
@@ -52,6 +52,7 @@ struct config {
   std::vector<listener_config> listeners = {
       {.proto = transport::udp, .address = "127.0.0.1"},
       {.proto = transport::tcp, .address = "127.0.0.1"},
+      {.proto = transport::tls, .address = "127.0.0.1", .port = 5061},
   };                                           ///< sip.listeners, never empty
   std::chrono::milliseconds t1{500};           ///< sip.timers.t1_ms (RFC 3261 T1)
   std::chrono::milliseconds t2{4000};          ///< sip.timers.t2_ms, at least t1

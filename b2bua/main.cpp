@@ -69,6 +69,11 @@ int run(b2bua::config const& cfg, std::string const& config_path) {
   b2bua::io::sip_edge edge(io, front, topts);
   for (auto const& b : edge.transports().listeners())
     b2bua::log::info("sip", "listening on ", sip::via_token(b.proto), " ", b.address, ":", b.port);
+  for (auto const& l : cfg.listeners)
+    if (l.proto == b2bua::transport::tls && l.certificate.empty())
+      b2bua::log::warning(
+          "sip", "TLS listener ", l.address, ":", l.port,
+          " uses a self-signed certificate made at startup; set certificate and private_key");
 
   asio::signal_set stop(io, SIGINT, SIGTERM);
   stop.async_wait([&](std::error_code ec, int signal) {

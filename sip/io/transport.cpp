@@ -1,9 +1,11 @@
 #include "sip/io/transport.hpp"
 
 #include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 #include <asio/experimental/as_tuple.hpp>
 #include <deque>
+#include <random>
 #include <system_error>
 
 namespace gatehouse::sip::io {
@@ -254,14 +256,48 @@ class basic_connection final : public transport_set::connection {
   Stream stream_;
 };
 
+// A self-signed P-256 certificate for `address`, valid for a year, for a TLS listener that was
+// given none.
+void use_self_signed(asio::ssl::context& ctx, std::string const& address) {
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  X509* cert = X509_new();
+  if (!key || !cert) throw std::system_error(asio::error::no_memory, "self-signed certificate");
+  ASN1_INTEGER_set(X509_get_serialNumber(cert), long(std::random_device{}() & 0x7fffffff));
+  X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
+  X509_gmtime_adj(X509_getm_notAfter(cert), 365L * 24 * 3600);
+  X509_set_pubkey(cert, key);
+  X509_NAME* name = X509_get_subject_name(cert);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                             reinterpret_cast<unsigned char const*>("gatehouse"), -1, -1, 0);
+  X509_set_issuer_name(cert, name);
+  X509V3_CTX v3;
+  X509V3_set_ctx_nodb(&v3);
+  X509V3_set_ctx(&v3, cert, cert, nullptr, nullptr, 0);
+  std::string const san = "IP:" + address;
+  if (X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &v3, NID_subject_alt_name, san.c_str())) {
+    X509_add_ext(cert, ext, -1);
+    X509_EXTENSION_free(ext);
+  }
+  X509_sign(cert, key, EVP_sha256());
+  bool const ok = SSL_CTX_use_certificate(ctx.native_handle(), cert) == 1 &&
+                  SSL_CTX_use_PrivateKey(ctx.native_handle(), key) == 1;
+  X509_free(cert);
+  EVP_PKEY_free(key);
+  if (!ok) throw std::system_error(asio::error::invalid_argument, "self-signed certificate");
+}
+
 std::unique_ptr<asio::ssl::context> make_server_tls(listener_spec const& l) {
   auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
   // TLS 1.2 and 1.3 only.
   ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                    asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
                    asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
-  ctx->use_certificate_chain_file(l.certificate);
-  ctx->use_private_key_file(l.private_key, asio::ssl::context::pem);
+  if (l.certificate.empty()) {
+    use_self_signed(*ctx, l.address);
+  } else {
+    ctx->use_certificate_chain_file(l.certificate);
+    ctx->use_private_key_file(l.private_key, asio::ssl::context::pem);
+  }
   if (l.verify_client) {
     ctx->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
     if (!l.ca_file.empty()) ctx->load_verify_file(l.ca_file);

@@ -17,9 +17,10 @@ namespace gatehouse::sip::io {
 /// One local listening socket.
 struct listener_spec {
   transport_proto proto = transport_proto::udp;
-  std::string address;                            ///< IPv4 or IPv6 literal
-  std::uint16_t port = 0;                         ///< 0 picks a free port (tests)
-  std::string certificate, private_key, ca_file;  ///< TLS server side
+  std::string address;     ///< IPv4 or IPv6 literal
+  std::uint16_t port = 0;  ///< 0 picks a free port (tests)
+  /// TLS server side; with no certificate a self-signed one is made at startup.
+  std::string certificate{}, private_key{}, ca_file{};
   bool verify_client = false;
 };
 

@@ -51,12 +51,16 @@ TEST_CASE("config: the embedded default loads and equals a default-constructed c
   auto const c = load_config();
   CHECK(c == config{});
   CHECK(c.level == log_level::info);
-  REQUIRE(c.listeners.size() == 2);
+  REQUIRE(c.listeners.size() == 3);
   CHECK(c.listeners[0].proto == transport::udp);
   CHECK(c.listeners[0].address == "127.0.0.1");
   CHECK(c.listeners[0].port == 5060);
   CHECK(c.listeners[0].routing == response_routing::symmetric);
   CHECK(c.listeners[1].proto == transport::tcp);
+  // TLS on loopback with no files: a self-signed certificate is made at startup.
+  CHECK(c.listeners[2].proto == transport::tls);
+  CHECK(c.listeners[2].port == 5061);
+  CHECK(c.listeners[2].certificate.empty());
   CHECK(c.t1 == 500ms);
   CHECK(c.t2 == 4000ms);
   CHECK(c.t4 == 5000ms);
@@ -89,6 +93,13 @@ TEST_CASE("config: to_json writes the effective configuration in schema order") 
         "address": "127.0.0.1",
         "port": 5060,
         "response_routing": "symmetric"
+      },
+      {
+        "transport": "tls",
+        "address": "127.0.0.1",
+        "port": 5061,
+        "response_routing": "symmetric",
+        "verify_client": false
       }
     ],
     "timers": {
@@ -171,7 +182,7 @@ TEST_CASE("config: user settings merge onto the default (RFC 7386)") {
     CHECK(c.t1 == 250ms);
     CHECK(c.t2 == 4000ms);
     CHECK(c.t4 == 5000ms);
-    CHECK(c.listeners.size() == 2);
+    CHECK(c.listeners.size() == 3);
   }
   SUBCASE("an array replaces the default's array") {
     auto const c = load_config(with_listener(R"({"transport": "tls", "address": "::",
@@ -289,11 +300,15 @@ TEST_CASE("config: every validation rule names the field and the problem") {
        "sip.listeners[0].verify_client: only allowed for tls listeners"},
       {with_listener(R"({"transport": "tcp", "address": "127.0.0.1", "certificate": "a"})"),
        "sip.listeners[0].certificate: only allowed for tls listeners"},
-      {with_listener(R"({"transport": "tls", "address": "127.0.0.1"})"),
-       "sip.listeners[0].certificate: required field is missing"},
+      {with_listener(R"({"transport": "tls", "address": "192.0.2.1"})"),
+       "sip.listeners[0].certificate: required field is missing (only a loopback listener may go "
+       "without one)"},
       {with_listener(
            R"({"transport": "tls", "address": "127.0.0.1", "certificate": "tls/server.crt"})"),
-       "sip.listeners[0].private_key: required field is missing"},
+       "sip.listeners[0].private_key: required with certificate"},
+      {with_listener(
+           R"({"transport": "tls", "address": "127.0.0.1", "private_key": "tls/server.key"})"),
+       "sip.listeners[0].certificate: required with private_key"},
       {with_listener(
            R"({"transport": "tls", "address": "127.0.0.1", "certificate": "tls/missing.crt", "private_key": "tls/server.key"})"),
        "sip.listeners[0].certificate: cannot read " + config_dir +

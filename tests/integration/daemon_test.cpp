@@ -20,7 +20,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// A gatehouse listening on UDP and TCP port 5060 and TLS 5061 of a fresh loopback address.
+// A gatehouse listening on UDP and TCP port 5060, TLS 5061 (with a certificate the test made)
+// and TLS 5062 (with none: self-signed at startup) of a fresh loopback address.
 struct gatehouse_process {
   test::temp_dir dir;
   std::string ip = test::loopback_address();
@@ -39,7 +40,9 @@ struct gatehouse_process {
                                ip + R"(", "port": 5060},
           {"transport": "tls", "address": ")" +
                                ip + R"(", "port": 5061,
-           "certificate": "cert.pem", "private_key": "key.pem"}
+           "certificate": "cert.pem", "private_key": "key.pem"},
+          {"transport": "tls", "address": ")" +
+                               ip + R"(", "port": 5062}
         ])" + extra_sip + R"(
       }
     })";
@@ -124,6 +127,20 @@ TEST_CASE("daemon: OPTIONS over UDP, TCP and TLS is answered 200 with Allow, Acc
   // The same connection carries the next request.
   tls.send(test::options_request(d.ip, 5061, "TLS", d.ip, 5091, "s2"));
   REQUIRE(tls.receive(2s));
+}
+
+TEST_CASE("daemon: a loopback TLS listener with no certificate makes itself one") {
+  gatehouse_process d;
+  test::stream_client tls(d.ip, 5062, true);
+  REQUIRE_MESSAGE(tls.connected(), d.log());
+  tls.send(test::options_request(d.ip, 5062, "TLS", d.ip, 5093, "self1"));
+  auto const r = tls.receive(2s);
+  REQUIRE(r);
+  CHECK(r->status() == 200);
+  CHECK(d.log().find("uses a self-signed certificate made at startup") != std::string::npos);
+  // It is a real certificate for that address, just not one anybody vouches for.
+  test::stream_client strict(d.ip, 5062, true, d.dir.path() + "/cert.pem");
+  CHECK(!strict.connected());
 }
 
 TEST_CASE("daemon: RFC 4475 over UDP gets the manifest's replies") {

@@ -21,6 +21,7 @@
 #include <random>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 
 #include "sip/parser.hpp"
 
@@ -266,6 +267,17 @@ std::optional<std::string> stream_client::receive_raw(std::chrono::milliseconds 
     if (n <= 0) return std::nullopt;
     pending_.append(buf, std::size_t(n));
   }
+}
+
+std::optional<std::string> stream_client::receive_bytes(std::chrono::milliseconds limit) {
+  if (!pending_.empty()) return std::exchange(pending_, {});
+  bool const buffered = ssl_ && SSL_pending(static_cast<SSL*>(ssl_)) > 0;
+  if (!buffered && !wait_readable(fd_, limit)) return std::nullopt;
+  char buf[16384];
+  int n = ssl_ ? SSL_read(static_cast<SSL*>(ssl_), buf, sizeof buf)
+               : int(::recv(fd_, buf, sizeof buf, 0));
+  if (n <= 0) return std::nullopt;
+  return std::string(buf, std::size_t(n));
 }
 
 int status_of(std::string_view bytes) {

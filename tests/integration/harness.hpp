@@ -84,6 +84,8 @@ class stream_client {
   /// The next message's bytes, framed by its Content-Length but not validated (a 400 may echo
   /// the broken headers of the request it answers), or nullopt.
   std::optional<std::string> receive_raw(std::chrono::milliseconds limit);
+  /// Whatever bytes arrive next (at least one), or nullopt.
+  std::optional<std::string> receive_bytes(std::chrono::milliseconds limit);
   /// True when the peer closed the connection within `limit`.
   bool closed_by_peer(std::chrono::milliseconds limit);
   /// The TLS protocol version negotiated ("TLSv1.3"), empty for plain TCP.
