@@ -17,9 +17,9 @@ namespace gatehouse::b2bua {
 /// A local listener as the front needs to know it.
 struct front_listener {
   sip::transport_proto proto = sip::transport_proto::udp;
-  std::string address;  ///< bound IP
+  std::string address{};  ///< bound IP
   std::uint16_t port = 0;
-  std::string advertised;  ///< what to put in Via/Contact; empty: `address`
+  std::string advertised{};  ///< what to put in Via/Contact; empty: `address`
   nat::response_routing routing = nat::response_routing::symmetric;
 };
 

@@ -76,6 +76,11 @@ void transaction::terminate() {
 // for D, I, J, K means the transaction ends at once.
 void transaction::enter(state s, time_point now) {
   state_ = s;
+  // A server transaction needs its request only until it answers finally; from here on it
+  // repeats the response it keeps. Under an OPTIONS flood every transaction lingers for Timer J
+  // (32 s on UDP), so this halves what each one holds.
+  if (kind_ == transaction_kind::invite_server || kind_ == transaction_kind::non_invite_server)
+    request_ = message{};
   retransmit_ = timeout_ = {};
   trying_at_.reset();
   milliseconds wait{0};

@@ -72,7 +72,8 @@ class transaction {
   transaction_kind kind() const noexcept { return kind_; }
   state current() const noexcept { return state_; }
   bool is_terminated() const noexcept { return state_ == state::terminated; }
-  /// The request that started the transaction.
+  /// The request that started the transaction. A server transaction lets go of it once it has
+  /// answered finally (it is empty then).
   message const& request() const noexcept { return request_; }
 
   /// Client: a response matched to this transaction arrived (RFC 3261 §17.1.3).

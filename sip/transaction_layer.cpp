@@ -147,7 +147,8 @@ void transaction_layer::on_transport_error(transaction_id tx, time_point now) {
 
 message const* transaction_layer::server_request(transaction_id tx) const {
   auto const it = servers_.find(tx);
-  return it == servers_.end() ? nullptr : &it->second.tx.request();
+  if (it == servers_.end() || it->second.tx.request().method().empty()) return nullptr;
+  return &it->second.tx.request();
 }
 
 void transaction_layer::on_timer(time_point now) {

@@ -76,7 +76,8 @@ class transaction_layer {
   /// The transport could not deliver what transaction `tx` sent.
   void on_transport_error(transaction_id tx, time_point now);
 
-  /// The request a server transaction was created for.
+  /// The request a server transaction was created for, while it has not answered finally
+  /// (nullptr after, or when the transaction is gone).
   message const* server_request(transaction_id tx) const;
   /// Messages to send, in order.
   std::vector<outgoing> take_outgoing();

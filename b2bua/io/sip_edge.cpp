@@ -38,13 +38,12 @@ void sip_edge::flush() {
 }
 
 void sip_edge::arm() {
+  // Re-arm only for an earlier deadline: most messages push the next deadline later (a new
+  // transaction's timers), and re-arming each time costs a timerfd syscall per message. A timer
+  // that fires early finds nothing due and arms again for what is.
   auto const next = front_.next_deadline();
-  if (next == armed_for_) return;
+  if (!next || (armed_for_ && *armed_for_ <= *next)) return;
   armed_for_ = next;
-  if (!next) {
-    timer_.cancel();
-    return;
-  }
   timer_.expires_at(*next);
   timer_.async_wait([this, at = *next](std::error_code ec) {
     if (ec || armed_for_ != at) return;

@@ -143,6 +143,44 @@ TEST_CASE("daemon: a loopback TLS listener with no certificate makes itself one"
   CHECK(!strict.connected());
 }
 
+TEST_CASE("daemon: IPv6 listeners on ::1") {
+  // ::1 is one address for every test run: pick a port at random and retry on a clash.
+  test::temp_dir dir;
+  std::mt19937 rng(std::random_device{}());
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    std::uint16_t const port = std::uint16_t(20000 + rng() % 40000);
+    std::string const p = std::to_string(port);
+    std::string const path = dir.write("v6.json", R"({"sip": {"listeners": [
+        {"transport": "udp", "address": "::1", "port": )" +
+                                                      p + R"(},
+        {"transport": "tcp", "address": "::1", "port": )" +
+                                                      p + R"(}]}})");
+    test::process gh(GATEHOUSE_BINARY, {"--config", path}, dir.path() + "/v6.log");
+    test::udp_client udp("::1");
+    std::optional<std::string> reply;
+    for (int i = 0; i < 50 && !reply && gh.running(); ++i) {
+      udp.send("::1", port,
+               test::options_request("[::1]", port, "UDP", "[::1]", udp.port(),
+                                     "v6u" + std::to_string(i)));
+      reply = udp.receive(100ms);
+    }
+    if (!reply) continue;  // the port was taken: try another
+    CHECK(test::status_of(*reply) == 200);
+    sip::message const m = parsed(*reply);
+    sip::via v;
+    REQUIRE(!m.top_via(v));
+    CHECK(v.received() == "::1");
+    test::stream_client tcp("::1", port);
+    REQUIRE(tcp.connected());
+    tcp.send(test::options_request("[::1]", port, "TCP", "[::1]", 5099, "v6t"));
+    auto const t = tcp.receive(2s);
+    REQUIRE(t);
+    CHECK(t->status() == 200);
+    return;
+  }
+  FAIL("could not start gatehouse on ::1");
+}
+
 TEST_CASE("daemon: RFC 4475 over UDP gets the manifest's replies") {
   gatehouse_process d;
   int handled = 0;

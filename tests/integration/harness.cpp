@@ -33,13 +33,38 @@ namespace {
   throw std::runtime_error(what + ": " + std::strerror(errno));
 }
 
-sockaddr_in make_address(std::string const& ip, std::uint16_t port) {
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  if (inet_pton(AF_INET, ip.c_str(), &a.sin_addr) != 1)
-    throw std::runtime_error("bad address " + ip);
+// An IPv4 or IPv6 socket address; `len` is what the system calls want.
+struct address {
+  sockaddr_storage storage{};
+  socklen_t len = 0;
+  int family() const { return storage.ss_family; }
+  sockaddr* get() { return reinterpret_cast<sockaddr*>(&storage); }
+  sockaddr const* get() const { return reinterpret_cast<sockaddr const*>(&storage); }
+};
+
+address make_address(std::string const& ip, std::uint16_t port) {
+  address a;
+  if (ip.find(':') != std::string::npos) {
+    auto* v6 = reinterpret_cast<sockaddr_in6*>(&a.storage);
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(port);
+    if (inet_pton(AF_INET6, ip.c_str(), &v6->sin6_addr) != 1)
+      throw std::runtime_error("bad address " + ip);
+    a.len = sizeof(sockaddr_in6);
+  } else {
+    auto* v4 = reinterpret_cast<sockaddr_in*>(&a.storage);
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(port);
+    if (inet_pton(AF_INET, ip.c_str(), &v4->sin_addr) != 1)
+      throw std::runtime_error("bad address " + ip);
+    a.len = sizeof(sockaddr_in);
+  }
   return a;
+}
+
+std::uint16_t port_of(address const& a) {
+  return ntohs(a.family() == AF_INET6 ? reinterpret_cast<sockaddr_in6 const*>(&a.storage)->sin6_port
+                                      : reinterpret_cast<sockaddr_in const*>(&a.storage)->sin_port);
 }
 
 bool wait_readable(int fd, std::chrono::milliseconds limit) {
@@ -141,13 +166,12 @@ int run_command(std::vector<std::string> const& args, std::string& output,
 }
 
 udp_client::udp_client(std::string const& local_ip) {
-  fd_ = ::socket(AF_INET, SOCK_DGRAM, 0);
-  if (fd_ < 0) fail("socket");
   auto a = make_address(local_ip, 0);
-  if (::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) fail("bind");
-  socklen_t len = sizeof a;
-  ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-  port_ = ntohs(a.sin_port);
+  fd_ = ::socket(a.family(), SOCK_DGRAM, 0);
+  if (fd_ < 0) fail("socket");
+  if (::bind(fd_, a.get(), a.len) != 0) fail("bind");
+  ::getsockname(fd_, a.get(), &a.len);
+  port_ = port_of(a);
 }
 
 udp_client::~udp_client() {
@@ -156,9 +180,7 @@ udp_client::~udp_client() {
 
 void udp_client::send(std::string const& ip, std::uint16_t port, std::string const& bytes) const {
   auto const a = make_address(ip, port);
-  if (::sendto(fd_, bytes.data(), bytes.size(), 0, reinterpret_cast<sockaddr const*>(&a),
-               sizeof a) < 0)
-    fail("sendto");
+  if (::sendto(fd_, bytes.data(), bytes.size(), 0, a.get(), a.len) < 0) fail("sendto");
 }
 
 std::optional<std::string> udp_client::receive(std::chrono::milliseconds limit) const {
@@ -173,10 +195,10 @@ std::optional<std::string> udp_client::receive(std::chrono::milliseconds limit) 
 stream_client::stream_client(std::string const& ip, std::uint16_t port, bool tls,
                              std::string const& ca_file, std::string const& server_name)
     : tls_(tls) {
-  fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd_ < 0) fail("socket");
   auto const a = make_address(ip, port);
-  if (::connect(fd_, reinterpret_cast<sockaddr const*>(&a), sizeof a) != 0) {
+  fd_ = ::socket(a.family(), SOCK_STREAM, 0);
+  if (fd_ < 0) fail("socket");
+  if (::connect(fd_, a.get(), a.len) != 0) {
     ::close(fd_);
     fd_ = -1;
     return;
