@@ -5,19 +5,14 @@
 #include <optional>
 #include <string_view>
 
+#include "media/ip_address.hpp"
+
 namespace gatehouse::nat {
 
-/// An IPv4 or IPv6 address in network byte order; IPv4 uses the first 4 bytes.
-struct ip_address {
-  bool v6 = false;
-  std::array<std::uint8_t, 16> bytes{};
-
-  friend bool operator==(ip_address const&, ip_address const&) = default;
-};
-
-/// Parses dotted-quad IPv4 or RFC 4291 §2.2 IPv6 text (brackets allowed around IPv6; an
-/// IPv4-mapped ::ffff:a.b.c.d stays IPv6). nullopt when `text` is not an address.
-std::optional<ip_address> parse_ip(std::string_view text) noexcept;
+/// IP addresses and their parser live in media/ (the relay needs them too); NAT logic uses the
+/// same ones.
+using media::ip_address;
+using media::parse_ip;
 
 /// Where an address can be reached from, which tells whether a peer is behind NAT.
 enum class address_class : std::uint8_t {
