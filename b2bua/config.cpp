@@ -42,6 +42,16 @@ constexpr std::string_view embedded_default = R"json({
     "tls_client": { "ca_file": "", "verify_peer": true, "verify_hostname": true },
     "max_message_size": 65535,
     "user_agent": "gatehouse"
+  },
+  "media": {
+    "interfaces": [
+      { "name": "default", "address": "127.0.0.1", "port_min": 30000, "port_max": 39999 }
+    ],
+    "quarantine_ms": 2000,
+    "timeout_s": 60,
+    "hold_timeout_s": 3600,
+    "relearn_ms": 3000,
+    "workers": 0
   }
 }
 )json";
@@ -518,6 +528,93 @@ json write_sip(config const& c) {
   };
 }
 
+media_interface_config read_media_interface(json const& v, std::string const& path) {
+  object_reader const f(v, path, {"name", "address", "advertised_address", "port_min", "port_max"});
+  media_interface_config m;
+  m.name = as_string(f.require("name"), f.path("name"));
+  if (m.name.empty() || !std::all_of(m.name.begin(), m.name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+      }))
+    throw config_error(f.path("name"), "must be letters, digits, '-' and '_'");
+  m.address = as_ip_literal(f.require("address"), f.path("address"));
+  if (auto const* a = f.find("advertised_address")) {
+    m.advertised_address = as_string(*a, f.path("advertised_address"));
+    if (!m.advertised_address.empty()) {
+      auto const adv = nat::parse_ip(m.advertised_address);
+      if (m.advertised_address.starts_with('[') || !adv)
+        throw config_error(f.path("advertised_address"),
+                           "must be an IPv4 or IPv6 address (without brackets)");
+      if (adv->v6 != nat::parse_ip(m.address)->v6)
+        throw config_error(f.path("advertised_address"),
+                           "must be of the same IP version as address");
+    }
+  }
+  if (nat::classify(*nat::parse_ip(m.address)) == nat::address_class::unspecified &&
+      m.advertised_address.empty())
+    throw config_error(f.path("advertised_address"),
+                       "required when address is a wildcard: SDP must name a real address");
+  if (auto const* p = f.find("port_min"))
+    m.port_min = static_cast<std::uint16_t>(as_integer(*p, f.path("port_min"), 1024, 65534));
+  if (auto const* p = f.find("port_max"))
+    m.port_max = static_cast<std::uint16_t>(as_integer(*p, f.path("port_max"), 1025, 65535));
+  // RTP on even ports with RTCP on the next (RFC 3550 §11): the range must hold a pair.
+  if (m.port_max < m.port_min + 1 + (m.port_min & 1))
+    throw config_error(f.path("port_max"),
+                       "must leave at least one even/odd port pair from port_min");
+  return m;
+}
+
+void read_media(json const& v, std::string const& path, context const&, config& out) {
+  object_reader const f(
+      v, path,
+      {"interfaces", "quarantine_ms", "timeout_s", "hold_timeout_s", "relearn_ms", "workers"});
+  json const& list = f.require("interfaces");
+  std::string const list_path = f.path("interfaces");
+  if (!list.is_array()) throw config_error(list_path, "must be an array");
+  if (list.empty()) throw config_error(list_path, "must not be empty");
+  out.media_interfaces.clear();
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    auto const p = index_path(list_path, i);
+    auto m = read_media_interface(list[i], p);
+    for (std::size_t j = 0; j < out.media_interfaces.size(); ++j) {
+      auto const& other = out.media_interfaces[j];
+      if (other.name == m.name)
+        throw config_error(p + ".name", "same name as " + index_path(list_path, j));
+      if (*nat::parse_ip(other.address) == *nat::parse_ip(m.address) &&
+          m.port_min <= other.port_max && other.port_min <= m.port_max)
+        throw config_error(p + ".port_min",
+                           "ports overlap " + index_path(list_path, j) + " on the same address");
+    }
+    out.media_interfaces.push_back(std::move(m));
+  }
+  out.media_quarantine = std::chrono::milliseconds(
+      as_integer(f.require("quarantine_ms"), f.path("quarantine_ms"), 0, 600000));
+  out.media_timeout =
+      std::chrono::seconds(as_integer(f.require("timeout_s"), f.path("timeout_s"), 1, 86400));
+  out.media_hold_timeout = std::chrono::seconds(
+      as_integer(f.require("hold_timeout_s"), f.path("hold_timeout_s"), 1, 86400));
+  out.media_relearn = std::chrono::milliseconds(
+      as_integer(f.require("relearn_ms"), f.path("relearn_ms"), 0, 60000));
+  out.media_workers =
+      static_cast<unsigned>(as_integer(f.require("workers"), f.path("workers"), 0, 256));
+}
+
+json write_media(config const& c) {
+  json interfaces = json::array();
+  for (auto const& m : c.media_interfaces) {
+    json j = {{"name", m.name}, {"address", m.address}};
+    if (!m.advertised_address.empty()) j["advertised_address"] = m.advertised_address;
+    j["port_min"] = m.port_min;
+    j["port_max"] = m.port_max;
+    interfaces.push_back(std::move(j));
+  }
+  return {
+      {"interfaces", std::move(interfaces)},   {"quarantine_ms", c.media_quarantine.count()},
+      {"timeout_s", c.media_timeout.count()},  {"hold_timeout_s", c.media_hold_timeout.count()},
+      {"relearn_ms", c.media_relearn.count()}, {"workers", c.media_workers},
+  };
+}
+
 // The top-level sections, in the order to_json writes them.
 struct section {
   std::string_view name;
@@ -525,9 +622,10 @@ struct section {
   json (*write)(config const&);
 };
 
-constexpr std::array<section, 2> sections = {{
+constexpr std::array<section, 3> sections = {{
     {"log", read_log, write_log},
     {"sip", read_sip, write_sip},
+    {"media", read_media, write_media},
 }};
 
 config validate(json const& doc, context const& ctx) {

@@ -46,6 +46,16 @@ struct listener_config {
   friend bool operator==(listener_config const&, listener_config const&) = default;
 };
 
+/// One named media interface: where the relay binds its ports for a side of a call.
+struct media_interface_config {
+  std::string name{};                ///< required; letters, digits, '-', '_'
+  std::string address{};             ///< IPv4 or IPv6 literal to bind; required
+  std::string advertised_address{};  ///< the public address behind a 1:1 NAT; empty: `address`
+  std::uint16_t port_min = 30000;    ///< first port (even)
+  std::uint16_t port_max = 39999;    ///< last port
+  friend bool operator==(media_interface_config const&, media_interface_config const&) = default;
+};
+
 /// The validated configuration. A default-constructed one equals the embedded default.
 struct config {
   log_level level = log_level::info;  ///< log.level
@@ -64,6 +74,14 @@ struct config {
   bool tls_verify_hostname = true;             ///< sip.tls_client.verify_hostname
   std::size_t max_message_size = 65535;        ///< sip.max_message_size, 1024..65535
   std::string user_agent = "gatehouse";        ///< sip.user_agent; empty: no User-Agent/Server
+  std::vector<media_interface_config> media_interfaces = {
+      {.name = "default", .address = "127.0.0.1"},
+  };                                                 ///< media.interfaces, never empty
+  std::chrono::milliseconds media_quarantine{2000};  ///< media.quarantine_ms: rest of a freed port
+  std::chrono::seconds media_timeout{60};            ///< media.timeout_s: silence that ends a call
+  std::chrono::seconds media_hold_timeout{3600};     ///< media.hold_timeout_s: the same, on hold
+  std::chrono::milliseconds media_relearn{3000};     ///< media.relearn_ms: re-latch window
+  unsigned media_workers = 0;                        ///< media.workers: threads; 0 = one per core
 
   friend bool operator==(config const&, config const&) = default;
 };

@@ -118,6 +118,21 @@ TEST_CASE("config: to_json writes the effective configuration in schema order") 
     },
     "max_message_size": 65535,
     "user_agent": "gatehouse"
+  },
+  "media": {
+    "interfaces": [
+      {
+        "name": "default",
+        "address": "127.0.0.1",
+        "port_min": 30000,
+        "port_max": 39999
+      }
+    ],
+    "quarantine_ms": 2000,
+    "timeout_s": 60,
+    "hold_timeout_s": 3600,
+    "relearn_ms": 3000,
+    "workers": 0
   }
 })");
 }
@@ -155,6 +170,10 @@ TEST_CASE("config: a full example file loads every field and round-trips through
   CHECK(!c.tls_verify_hostname);
   CHECK(c.max_message_size == 8192);
   CHECK(c.user_agent == "gatehouse-test/1.0");
+  REQUIRE(c.media_interfaces.size() == 2);
+  CHECK(c.media_interfaces[1].advertised_address == "203.0.113.10");
+  CHECK(c.media_quarantine == 500ms);
+  CHECK(c.media_workers == 2);
 
   auto const text = to_json(c);
   CHECK(load_config(text) == c);
@@ -425,4 +444,56 @@ TEST_CASE("config: files that cannot be used give one clear line") {
     CHECK(e.field() == "sip.timers.t1ms");
     CHECK(e.problem() == "unknown field");
   }
+}
+
+TEST_CASE("config: media interfaces and relay settings") {
+  auto const c = load_config(R"({"media": {"interfaces": [
+      {"name": "internal", "address": "10.0.0.5", "port_min": 20000, "port_max": 29999},
+      {"name": "external", "address": "0.0.0.0", "advertised_address": "203.0.113.10"},
+      {"name": "v6", "address": "::1", "port_min": 40000, "port_max": 40001}],
+    "timeout_s": 30, "workers": 2}})");
+  REQUIRE(c.media_interfaces.size() == 3);
+  CHECK(c.media_interfaces[0].name == "internal");
+  CHECK(c.media_interfaces[0].port_min == 20000);
+  CHECK(c.media_interfaces[1].advertised_address == "203.0.113.10");
+  CHECK(c.media_interfaces[1].port_min == 30000);  // defaults
+  CHECK(c.media_timeout == std::chrono::seconds(30));
+  CHECK(c.media_hold_timeout == std::chrono::seconds(3600));
+  CHECK(c.media_workers == 2);
+  CHECK(load_config(to_json(c)) == c);
+
+  auto const error_of = [](std::string const& media) {
+    try {
+      load_config(R"({"media": )" + media + "}");
+    } catch (config_error const& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  CHECK(error_of(R"({"interfaces": []})") == "media.interfaces: must not be empty");
+  CHECK(error_of(R"({"interfaces": [{"name": "a b", "address": "127.0.0.1"}]})") ==
+        "media.interfaces[0].name: must be letters, digits, '-' and '_'");
+  CHECK(
+      error_of(
+          R"({"interfaces": [{"name": "a", "address": "127.0.0.1"}, {"name": "a", "address": "127.0.0.2"}]})") ==
+      "media.interfaces[1].name: same name as media.interfaces[0]");
+  CHECK(
+      error_of(
+          R"({"interfaces": [{"name": "a", "address": "127.0.0.1"}, {"name": "b", "address": "127.0.0.1", "port_min": 39000, "port_max": 41000}]})") ==
+      "media.interfaces[1].port_min: ports overlap media.interfaces[0] on the same address");
+  CHECK(error_of(R"({"interfaces": [{"name": "a", "address": "0.0.0.0"}]})") ==
+        "media.interfaces[0].advertised_address: required when address is a wildcard: SDP must "
+        "name a real address");
+  CHECK(
+      error_of(
+          R"({"interfaces": [{"name": "a", "address": "127.0.0.1", "advertised_address": "::1"}]})") ==
+      "media.interfaces[0].advertised_address: must be of the same IP version as address");
+  CHECK(
+      error_of(
+          R"({"interfaces": [{"name": "a", "address": "127.0.0.1", "port_min": 30001, "port_max": 30002}]})") ==
+      "media.interfaces[0].port_max: must leave at least one even/odd port pair from port_min");
+  CHECK(error_of(R"({"interfaces": [{"name": "a", "address": "127.0.0.1", "port_min": 80}]})") ==
+        "media.interfaces[0].port_min: must be an integer from 1024 to 65534");
+  CHECK(error_of(R"({"workers": 1000})") == "media.workers: must be an integer from 0 to 256");
+  CHECK(error_of(R"({"timeout": 5})") == "media.timeout: unknown field");
 }
