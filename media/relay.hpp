@@ -44,6 +44,7 @@ struct relay_leg {
   bool rtcp_mux = false;
   srtp_context from_leg;  ///< unprotects what this side sends (inbound), when it uses SRTP
   srtp_context to_leg;    ///< protects what the relay sends this side (outbound), when SRTP
+  std::string keys_id;    ///< what the contexts were made from (set by the caller; not per packet)
   leg_stats stats;
 };
 
@@ -80,6 +81,9 @@ class relay_stream {
                            std::optional<srtp_key> const& to_leg);
 
   relay_leg const& leg(std::uint8_t i) const noexcept { return legs_[i & 1]; }
+  /// Records what the leg's keys were made from, so a caller can skip re-keying when nothing
+  /// changed (re-keying restarts SRTP's rollover counting).
+  void set_keys_id(std::uint8_t leg, std::string id) { legs_[leg & 1].keys_id = std::move(id); }
   /// When either side last sent a relayed packet (for the media timeout).
   std::optional<std::chrono::steady_clock::time_point> last_activity() const noexcept;
 

@@ -61,6 +61,16 @@ asio::ip::address to_asio(ip_address const& a) {
 
 }  // namespace
 
+stream_sockets sockets_for(media_stream const& stream, ip_address const& a_bind,
+                           ip_address const& b_bind) {
+  stream_sockets s;
+  auto const& a = stream.ends[0];
+  auto const& b = stream.ends[1];
+  s.a = {a_bind, a.rtp_port.value_or(0), a.rtcp_port};
+  s.b = {b_bind, b.rtp_port.value_or(0), b.rtcp_port};
+  return s;
+}
+
 struct worker::port {
   udp::socket socket;
   struct stream* owner = nullptr;  // null once the stream is removed

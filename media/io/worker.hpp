@@ -11,6 +11,7 @@
 
 #include "media/ip_address.hpp"
 #include "media/relay.hpp"
+#include "media/session.hpp"
 
 namespace gatehouse::media::io {
 
@@ -27,6 +28,10 @@ struct stream_sockets {
   };
   side a, b;
 };
+
+/// The sockets a session's stream needs, on the two sides' interfaces (`a_bind`, `b_bind`).
+stream_sockets sockets_for(media_stream const& stream, ip_address const& a_bind,
+                           ip_address const& b_bind);
 
 /// A stream's figures, copied out of the worker.
 struct stream_report {
