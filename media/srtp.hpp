@@ -1,18 +1,18 @@
 #pragma once
 
-// SRTP and SRTCP (RFC 3711, RFC 7714) on libsrtp2, keyed by SDES (RFC 4568). A srtp_context is
-// one direction of one media stream: the relay holds an inbound context per side it receives
-// SRTP from and an outbound context per side it sends SRTP to. Packets are transformed in place
-// in the caller's buffer, with no allocation and no lock per packet.
+// SRTP and SRTCP (RFC 3711, RFC 7714) on OpenSSL 3's libcrypto, keyed by SDES (RFC 4568). A
+// srtp_context is one direction of one media stream: the relay holds an inbound context per side
+// it receives SRTP from and an outbound context per side it sends SRTP to. Packets are
+// transformed in place in the caller's buffer, with no allocation and no lock per packet: every
+// OpenSSL context and the per-SSRC state are made once, by srtp_context::make.
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <vector>
-
-struct srtp_ctx_t_;  // libsrtp's session (srtp_t), kept out of this header
 
 namespace gatehouse::media {
 
@@ -25,18 +25,18 @@ enum class srtp_errc {
   bad_lifetime,       ///< the key lifetime is not a number or 2^n
   bad_mki,            ///< the MKI is not <value>:<length> with length 1..128 and a value that fits
   multiple_keys,      ///< more than one key-params (';'): not supported
-  init_failed,        ///< libsrtp could not be initialised
-  create_failed,      ///< libsrtp refused the policy or could not allocate the session
+  init_failed,        ///< OpenSSL's libcrypto could not be initialised
+  create_failed,      ///< the session keys or cipher contexts could not be made (OpenSSL failed)
   no_context,         ///< the context holds no session (default-constructed or moved from)
   wrong_direction,    ///< protect on an inbound context, or unprotect on an outbound one
   buffer_too_small,   ///< capacity is less than length + srtp_max_trailer
-  malformed_packet,   ///< not an RTP/RTCP packet libsrtp can process (header or length)
+  malformed_packet,   ///< not an RTP/RTCP packet SRTP can process (header or length)
   auth_failed,        ///< authentication tag did not verify (RFC 3711 §3.3 step 5)
   replayed,           ///< packet index already seen (RFC 3711 §3.3.2)
   too_old,            ///< packet index behind the replay window (RFC 3711 §3.3.2)
   mki_mismatch,       ///< the packet's MKI is not the key's
-  key_expired,        ///< the master key reached its packet limit (RFC 3711 §9.2)
-  srtp_failed,        ///< any other libsrtp failure
+  key_expired,        ///< the master key reached its packet or index limit (RFC 3711 §9.2)
+  srtp_failed,        ///< any other failure of the crypto library
 };
 
 /// The category of gatehouse::media::srtp_errc.
@@ -78,8 +78,8 @@ std::size_t srtp_overhead(srtp_suite s, std::size_t mki_length = 0) noexcept;
 /// (RFC 3711 §3.4).
 std::size_t srtcp_overhead(srtp_suite s, std::size_t mki_length = 0) noexcept;
 
-/// Room a buffer must have after a packet for protect_rtp/protect_rtcp: libsrtp may write up to
-/// a tag, the largest MKI and the SRTCP index there, whatever the suite.
+/// Room a buffer must have after a packet for protect_rtp/protect_rtcp: a tag, the largest MKI
+/// and the SRTCP index, whatever the suite.
 inline constexpr std::size_t srtp_max_trailer = 16 + 128 + 4;
 
 /// A master key and salt with its suite, as exchanged in an SDES a=crypto line.
@@ -100,8 +100,8 @@ struct srtp_key {
 };
 
 /// Parses SDES key-params for `suite`: "inline:<base64 key||salt>[|<lifetime>][|<MKI>:<length>]"
-/// (RFC 4568 §6.1, §9.2). The lifetime (decimal or 2^n) is checked and ignored: libsrtp applies
-/// RFC 3711's limits itself. Padded and unpadded base64 are both accepted. Errors:
+/// (RFC 4568 §6.1, §9.2). The lifetime (decimal or 2^n) is checked and ignored: srtp_context
+/// applies RFC 3711 §9.2's limits itself. Padded and unpadded base64 are both accepted. Errors:
 /// srtp_errc::bad_key_params, bad_base64, wrong_key_length, bad_lifetime, bad_mki, multiple_keys.
 std::error_code parse_key_params(srtp_suite suite, std::string_view key_params, srtp_key& out);
 
@@ -111,19 +111,28 @@ enum class srtp_direction {
   outbound,  ///< protect: plain RTP to SRTP for a peer
 };
 
-/// One libsrtp session for one direction, keyed once, serving any SSRC (ssrc_any_inbound /
-/// ssrc_any_outbound) with a replay window of srtp_replay_window packets. Move-only. Not
-/// thread-safe: one worker owns it. All packet functions work in place; on error the buffer may
-/// have been modified and must be dropped.
+/// One SRTP session for one direction, keyed once, serving any SSRC. Each SSRC seen has its own
+/// cryptographic context (RFC 3711 §3.2.3): rollover counter and replay window of
+/// srtp_replay_window packets for SRTP, replay window of srtcp_replay_window (inbound) or SRTCP
+/// index (outbound) for SRTCP. They live in a table of max_ssrcs entries made with the context;
+/// a new SSRC beyond that replaces the least recently used one, and an SSRC replaced that comes
+/// back starts over at rollover counter 0 (so a stream that had wrapped its sequence number no
+/// longer authenticates, and on an outbound context its SRTP indices may repeat). Outbound SRTCP
+/// indices never repeat: after a replacement, new SSRCs start above every index sent so far.
+/// Move-only. Not thread-safe: one worker owns it. All packet functions work in place; on error
+/// the buffer may have been modified and must be dropped.
 class srtp_context {
  public:
-  /// Replay window for SRTP (RFC 3711 §3.3.2); the relay sees reordering. libsrtp's SRTCP
-  /// window is fixed at 128.
+  /// Replay window for SRTP (RFC 3711 §3.3.2); the relay sees reordering.
   static constexpr std::size_t srtp_replay_window = 1024;
+  /// Replay window for SRTCP (RFC 3711 §3.3.2), as libsrtp's.
+  static constexpr std::size_t srtcp_replay_window = 128;
+  /// SSRCs a context keeps state for at once; see the class comment.
+  static constexpr std::size_t max_ssrcs = 16;
 
   /// An empty context: every packet call fails with srtp_errc::no_context.
-  srtp_context() noexcept = default;
-  /// Frees the libsrtp session.
+  srtp_context() noexcept;
+  /// Frees the session, wiping its keys.
   ~srtp_context();
   /// Takes the session of `other`, leaving it empty.
   srtp_context(srtp_context&& other) noexcept;
@@ -132,7 +141,8 @@ class srtp_context {
   srtp_context(srtp_context const&) = delete;
   srtp_context& operator=(srtp_context const&) = delete;
 
-  /// Creates the session for `key` in `direction` (initialising libsrtp once per process).
+  /// Creates the session for `key` in `direction`: derives the session keys (RFC 3711 §4.3),
+  /// makes the OpenSSL contexts and the SSRC table. The only allocations an srtp_context makes.
   /// Errors: srtp_errc::wrong_key_length, bad_mki, init_failed, create_failed.
   static std::error_code make(srtp_key const& key, srtp_direction direction, srtp_context& out);
 
@@ -145,7 +155,8 @@ class srtp_context {
 
   /// RTP to SRTP in place; `length` grows by srtp_overhead. Needs capacity >= length +
   /// srtp_max_trailer. Errors: no_context, wrong_direction, buffer_too_small, malformed_packet,
-  /// replayed (same sequence number protected twice), too_old, key_expired, srtp_failed.
+  /// replayed (same index protected twice: keystream reuse, RFC 3711 §9.1), too_old (behind the
+  /// replay window), key_expired, srtp_failed.
   std::error_code protect_rtp(std::uint8_t* packet, std::size_t& length,
                               std::size_t capacity) noexcept;
 
@@ -155,24 +166,26 @@ class srtp_context {
   std::error_code unprotect_rtp(std::uint8_t* packet, std::size_t& length,
                                 std::size_t capacity) noexcept;
 
-  /// RTCP to SRTCP in place; as protect_rtp, `length` grows by srtcp_overhead.
+  /// RTCP to SRTCP in place; as protect_rtp, `length` grows by srtcp_overhead. Errors:
+  /// no_context, wrong_direction, buffer_too_small, malformed_packet, key_expired (2^31 SRTCP
+  /// indices used), srtp_failed.
   std::error_code protect_rtcp(std::uint8_t* packet, std::size_t& length,
                                std::size_t capacity) noexcept;
 
-  /// SRTCP to RTCP in place; as unprotect_rtp.
+  /// SRTCP to RTCP in place; as unprotect_rtp. Authentication-only SRTCP (E flag clear) is
+  /// accepted and left as it is.
   std::error_code unprotect_rtcp(std::uint8_t* packet, std::size_t& length,
                                  std::size_t capacity) noexcept;
 
  private:
+  struct session;  // keys, OpenSSL contexts and the SSRC table (srtp.cpp)
+
   std::error_code check(srtp_direction wanted, std::size_t length, std::size_t capacity,
                         std::size_t room) const noexcept;
 
-  srtp_ctx_t_* session_ = nullptr;
+  std::unique_ptr<session> session_;
   srtp_suite suite_ = srtp_suite::aes_cm_128_hmac_sha1_80;
   srtp_direction direction_ = srtp_direction::inbound;
-  bool use_mki_ = false;
-  std::size_t rtp_trailer_ = 0;   // tag + MKI
-  std::size_t rtcp_trailer_ = 0;  // E|index + tag + MKI
 };
 
 }  // namespace gatehouse::media
