@@ -1,5 +1,7 @@
 #include "media/io/worker.hpp"
 
+#include "media/io/socket_address.hpp"
+
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -16,37 +18,6 @@ using steady = std::chrono::steady_clock;
 constexpr std::size_t batch_size = 32;     // packets per recvmmsg/sendmmsg
 constexpr std::size_t packet_room = 2048;  // a packet plus the SRTP trailer
 constexpr int batches_per_wakeup = 8;      // then yield, so one busy socket cannot starve others
-
-socket_address from_sockaddr(sockaddr_storage const& s) {
-  socket_address a;
-  if (s.ss_family == AF_INET6) {
-    auto const& v6 = reinterpret_cast<sockaddr_in6 const&>(s);
-    a.ip.v6 = true;
-    std::memcpy(a.ip.bytes.data(), &v6.sin6_addr, 16);
-    a.port = ntohs(v6.sin6_port);
-  } else {
-    auto const& v4 = reinterpret_cast<sockaddr_in const&>(s);
-    std::memcpy(a.ip.bytes.data(), &v4.sin_addr, 4);
-    a.port = ntohs(v4.sin_port);
-  }
-  return a;
-}
-
-socklen_t to_sockaddr(socket_address const& a, sockaddr_storage& s) {
-  std::memset(&s, 0, sizeof s);
-  if (a.ip.v6) {
-    auto& v6 = reinterpret_cast<sockaddr_in6&>(s);
-    v6.sin6_family = AF_INET6;
-    std::memcpy(&v6.sin6_addr, a.ip.bytes.data(), 16);
-    v6.sin6_port = htons(a.port);
-    return sizeof(sockaddr_in6);
-  }
-  auto& v4 = reinterpret_cast<sockaddr_in&>(s);
-  v4.sin_family = AF_INET;
-  std::memcpy(&v4.sin_addr, a.ip.bytes.data(), 4);
-  v4.sin_port = htons(a.port);
-  return sizeof(sockaddr_in);
-}
 
 asio::ip::address to_asio(ip_address const& a) {
   if (a.v6) {

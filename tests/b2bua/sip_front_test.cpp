@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "../sip/test_util.hpp"
 #include "b2bua/core.hpp"
 #include "b2bua/sip_front.hpp"
 #include "sip/parser.hpp"
@@ -41,13 +42,6 @@ std::string request(std::string const& method, std::string const& uri,
          branch + "\r\nCSeq: 1 " + method + "\r\n" + extra + "Content-Length: 0\r\n\r\n";
 }
 
-sip::message parsed(std::string const& bytes) {
-  sip::message m;
-  auto const err = sip::parse_datagram(bytes, m);
-  REQUIRE_MESSAGE(!err, err.describe(), "\n", bytes);
-  return m;
-}
-
 }  // namespace
 
 TEST_CASE("front: OPTIONS to gatehouse itself, answered to the source with received/rport") {
@@ -58,7 +52,7 @@ TEST_CASE("front: OPTIONS to gatehouse itself, answered to the source with recei
     REQUIRE(out.size() == 1);
     CHECK(out[0].to.ip == "198.51.100.7");
     CHECK(out[0].to.port == 40000);
-    auto const r = parsed(out[0].bytes);
+    auto const r = test::parsed(out[0].bytes);
     CHECK(r.status() == 200);
     CHECK(r.find(sip::header_id::allow) == "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER");
     CHECK(r.find(sip::header_id::server) == "gatehouse-test");
@@ -73,7 +67,7 @@ TEST_CASE("front: OPTIONS to gatehouse itself, answered to the source with recei
 TEST_CASE("front: what cannot be routed yet, and Max-Forwards 0") {
   stack s;
   auto status = [&](std::string const& bytes) {
-    return parsed(s.feed(bytes).at(0).bytes).status();
+    return test::parsed(s.feed(bytes).at(0).bytes).status();
   };
   CHECK(status(request("INVITE", "sip:bob@example.com", "", "z9hG4bKi")) == 404);
   CHECK(status(request("REGISTER", "sip:example.com", "", "z9hG4bKr")) == 403);

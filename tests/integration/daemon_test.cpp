@@ -72,24 +72,6 @@ struct gatehouse_process {
   }
 };
 
-sip::message parsed(std::string const& bytes) {
-  sip::message m;
-  auto const err = sip::parse_datagram(bytes, m);
-  REQUIRE_MESSAGE(!err, err.describe(), "\n", bytes);
-  return m;
-}
-
-std::set<int> codes(std::string const& field) {
-  std::set<int> out;
-  for (std::size_t pos = 0; pos < field.size();) {
-    std::size_t const bar = field.find('|', pos);
-    if (field.compare(pos, 1, "-") != 0) out.insert(std::stoi(field.substr(pos, bar - pos)));
-    if (bar == std::string::npos) break;
-    pos = bar + 1;
-  }
-  return out;
-}
-
 void check_options_reply(sip::message const& r) {
   CHECK(r.status() == 200);
   CHECK(r.find(sip::header_id::allow).value_or("").find("INVITE") != std::string_view::npos);
@@ -108,7 +90,7 @@ TEST_CASE("daemon: OPTIONS over UDP, TCP and TLS is answered 200 with Allow, Acc
   udp.send(d.ip, 5060, test::options_request(d.ip, 5060, "UDP", d.ip, udp.port(), "u1"));
   auto const u = udp.receive(2s);
   REQUIRE(u);
-  check_options_reply(parsed(*u));
+  check_options_reply(test::parsed(*u));
 
   test::stream_client tcp(d.ip, 5060);
   REQUIRE(tcp.connected());
@@ -166,7 +148,7 @@ TEST_CASE("daemon: IPv6 listeners on ::1") {
     }
     if (!reply) continue;  // the port was taken: try another
     CHECK(test::status_of(*reply) == 200);
-    sip::message const m = parsed(*reply);
+    sip::message const m = test::parsed(*reply);
     sip::via v;
     REQUIRE(!m.top_via(v));
     CHECK(v.received() == "::1");
@@ -191,7 +173,7 @@ TEST_CASE("daemon: RFC 4475 over UDP gets the manifest's replies") {
     client.send(d.ip, 5060, c.bytes);
     bool const response = c.bytes.starts_with("SIP/");
     auto const reply = client.receive(response ? 300ms : 2s);
-    auto const expected = codes(c.uas_reply);
+    auto const expected = test::manifest_codes(c.uas_reply);
     bool ok = false;
     if (response) {
       ok = !reply;  // responses are never answered: malformed ones dropped, others match nothing
@@ -225,7 +207,7 @@ TEST_CASE("daemon: RFC 4475 over TCP, one connection each") {
     client.send(c.bytes);
     bool const response = c.bytes.starts_with("SIP/");
     auto const reply = client.receive_raw(response ? 300ms : 2s);
-    auto const expected = codes(c.uas_reply);
+    auto const expected = test::manifest_codes(c.uas_reply);
     int const status = reply ? test::status_of(*reply) : 0;
     INFO("got ", status);
     bool ok = false;
@@ -272,7 +254,7 @@ TEST_CASE("daemon: received and rport are stamped, and the reply goes to the sou
   c.send(d.ip, 5060, req);
   auto const r = c.receive(2s);
   REQUIRE(r);
-  sip::message const reply = parsed(*r);  // the Via's views point into it
+  sip::message const reply = test::parsed(*r);  // the Via's views point into it
   sip::via v;
   REQUIRE(!reply.top_via(v));
   CHECK(v.received() == d.ip);

@@ -239,6 +239,19 @@ void stream_client::send(std::string const& bytes) {
   }
 }
 
+bool stream_client::read_more(std::chrono::steady_clock::time_point until) {
+  auto const left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      until - std::chrono::steady_clock::now());
+  bool const buffered = ssl_ && SSL_pending(static_cast<SSL*>(ssl_)) > 0;
+  if (!buffered && (left.count() <= 0 || !wait_readable(fd_, left))) return false;
+  char buf[16384];
+  int const n = ssl_ ? SSL_read(static_cast<SSL*>(ssl_), buf, sizeof buf)
+                     : int(::recv(fd_, buf, sizeof buf, 0));
+  if (n <= 0) return false;
+  pending_.append(buf, std::size_t(n));
+  return true;
+}
+
 std::optional<sip::message> stream_client::receive(std::chrono::milliseconds limit) {
   auto const until = std::chrono::steady_clock::now() + limit;
   for (;;) {
@@ -252,15 +265,7 @@ std::optional<sip::message> stream_client::receive(std::chrono::milliseconds lim
       }
       if (ec != sip::errc::need_more) return std::nullopt;
     }
-    auto const left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        until - std::chrono::steady_clock::now());
-    bool const buffered = ssl_ && SSL_pending(static_cast<SSL*>(ssl_)) > 0;
-    if (!buffered && (left.count() <= 0 || !wait_readable(fd_, left))) return std::nullopt;
-    char buf[16384];
-    int n = ssl_ ? SSL_read(static_cast<SSL*>(ssl_), buf, sizeof buf)
-                 : int(::recv(fd_, buf, sizeof buf, 0));
-    if (n <= 0) return std::nullopt;
-    pending_.append(buf, std::size_t(n));
+    if (!read_more(until)) return std::nullopt;
   }
 }
 
@@ -279,27 +284,13 @@ std::optional<std::string> stream_client::receive_raw(std::chrono::milliseconds 
         return out;
       }
     }
-    auto const left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        until - std::chrono::steady_clock::now());
-    bool const buffered = ssl_ && SSL_pending(static_cast<SSL*>(ssl_)) > 0;
-    if (!buffered && (left.count() <= 0 || !wait_readable(fd_, left))) return std::nullopt;
-    char buf[16384];
-    int n = ssl_ ? SSL_read(static_cast<SSL*>(ssl_), buf, sizeof buf)
-                 : int(::recv(fd_, buf, sizeof buf, 0));
-    if (n <= 0) return std::nullopt;
-    pending_.append(buf, std::size_t(n));
+    if (!read_more(until)) return std::nullopt;
   }
 }
 
 std::optional<std::string> stream_client::receive_bytes(std::chrono::milliseconds limit) {
-  if (!pending_.empty()) return std::exchange(pending_, {});
-  bool const buffered = ssl_ && SSL_pending(static_cast<SSL*>(ssl_)) > 0;
-  if (!buffered && !wait_readable(fd_, limit)) return std::nullopt;
-  char buf[16384];
-  int n = ssl_ ? SSL_read(static_cast<SSL*>(ssl_), buf, sizeof buf)
-               : int(::recv(fd_, buf, sizeof buf, 0));
-  if (n <= 0) return std::nullopt;
-  return std::string(buf, std::size_t(n));
+  if (pending_.empty() && !read_more(std::chrono::steady_clock::now() + limit)) return std::nullopt;
+  return std::exchange(pending_, {});
 }
 
 int status_of(std::string_view bytes) {

@@ -97,6 +97,9 @@ class stream_client {
   void* ctx_ = nullptr;  // SSL_CTX*
   void* ssl_ = nullptr;  // SSL*
   std::string pending_;
+
+  // Reads what arrives before `until` into pending_; false on timeout or close.
+  bool read_more(std::chrono::steady_clock::time_point until);
 };
 
 /// The status code of a response's wire bytes ("SIP/2.0 400 ..." gives 400), or 0.

@@ -11,6 +11,7 @@
 #include "../tools/rtp_peer.hpp"
 #include "harness.hpp"
 #include "media/io/worker.hpp"
+#include "media/io/worker_pool.hpp"
 
 using namespace gatehouse;
 using namespace std::chrono_literals;
@@ -198,4 +199,19 @@ TEST_CASE("relay: removing a stream closes its ports and returns its figures") {
   CHECK(test::free_udp_port(r.relay_a.ip) != 0);
   test::udp_client probe(r.relay_ip);
   (void)probe;
+}
+
+TEST_CASE("relay: the worker pool starts one worker per core and spreads streams") {
+  media::io::worker_pool pool(
+      0, [](media::io::stream_id) {}, 60s);
+  CHECK(pool.size() == std::max(1u, std::thread::hardware_concurrency()));
+  media::io::worker_pool two(
+      2, [](media::io::stream_id) {}, 60s);
+  CHECK(two.place(1) == 0);
+  CHECK(two.place(2) == 1);
+  CHECK(two.place(3) == 0);
+  two.forget(0);
+  two.forget(0);
+  CHECK(two.place(4) == 0);
+  CHECK(two.load() == std::vector<std::size_t>{1, 1});
 }

@@ -11,13 +11,6 @@ using namespace gatehouse;
 
 namespace {
 
-sip::message parsed(std::string const& bytes) {
-  sip::message m;
-  auto const err = sip::parse_datagram(bytes, m);
-  REQUIRE_MESSAGE(!err, err.describe());
-  return m;
-}
-
 // Same start line, same header fields (names, values, order; a Content-Length the writer added
 // aside), same body.
 void check_same(sip::message const& a, sip::message const& b) {
@@ -48,7 +41,7 @@ TEST_CASE("message: a parsed message written back parses to the same message") {
     if (sip::parse_datagram(c.bytes, m)) continue;
     INFO(c.file);
     std::string const written = m.to_string();
-    sip::message again = parsed(written);
+    sip::message again = test::parsed(written);
     check_same(m, again);
     CHECK(again.to_string() == written);  // writing is a fixed point
     ++round_trips;
@@ -58,11 +51,11 @@ TEST_CASE("message: a parsed message written back parses to the same message") {
 
 TEST_CASE("message: an unedited clean message is written byte for byte") {
   std::string const invite = test::read_data("sip/invite.msg");
-  CHECK(parsed(invite).to_string() == invite);
+  CHECK(test::parsed(invite).to_string() == invite);
 }
 
 TEST_CASE("message: edits (golden)") {
-  sip::message m = parsed(test::read_data("sip/invite.msg"));
+  sip::message m = test::parsed(test::read_data("sip/invite.msg"));
   // What a B2BUA does to the INVITE it sends on leg B.
   m.set_request_uri("sip:bob@192.0.2.50:5070");
   m.remove_headers(sip::header_id::via);
@@ -78,11 +71,11 @@ TEST_CASE("message: edits (golden)") {
       "application/sdp");
   std::string const out = m.to_string();
   CHECK(out == test::read_data("sip/invite-leg-b.msg"));
-  check_same(m, parsed(out));
+  check_same(m, test::parsed(out));
 }
 
 TEST_CASE("message: Via stack operations") {
-  sip::message m = parsed(test::read_data("rfc4475/transports.dat"));
+  sip::message m = test::parsed(test::read_data("rfc4475/transports.dat"));
   CHECK(m.count(sip::header_id::via) == 5);
   m.push_front_header(sip::header_id::via, "SIP/2.0/UDP top.example.com;branch=z9hG4bKtop");
   sip::via v;
@@ -94,7 +87,7 @@ TEST_CASE("message: Via stack operations") {
   CHECK(v.host == "t1.example.com");
 
   // Several via-parms in one field: popping removes only the first.
-  sip::message w = parsed(test::read_data("rfc4475/wsinv.dat"));
+  sip::message w = test::parsed(test::read_data("rfc4475/wsinv.dat"));
   REQUIRE(w.pop_front_value(sip::header_id::via));
   REQUIRE(!w.top_via(v));
   CHECK(v.host == "spindle.example.com");
@@ -123,7 +116,7 @@ TEST_CASE("message: built from scratch") {
         "CSeq: 1 INVITE\r\n"
         "Content-Length: 0\r\n"
         "\r\n");
-  auto const back = parsed(out);
+  auto const back = test::parsed(out);
   CHECK(back.status() == 486);
   CHECK(back.reason() == "Busy Here");
 
@@ -133,7 +126,7 @@ TEST_CASE("message: built from scratch") {
 }
 
 TEST_CASE("message: compact and long forms are the same header") {
-  auto m = parsed(test::read_data("rfc4475/esc01.dat"));
+  auto m = test::parsed(test::read_data("rfc4475/esc01.dat"));
   CHECK(m.find("i") == m.find("Call-ID"));
   CHECK(m.find("c") == "application/sdp");
   CHECK(m.find(sip::header_id::content_type) == "application/sdp");

@@ -12,30 +12,12 @@ using namespace gatehouse;
 
 namespace {
 
-sip::message parsed(std::string const& bytes) {
-  sip::message m;
-  auto const err = sip::parse_datagram(bytes, m);
-  REQUIRE_MESSAGE(!err, err.describe());
-  return m;
-}
-
 std::string options(std::string const& extra = "", std::string const& method = "OPTIONS",
                     std::string const& uri = "sip:gatehouse@192.0.2.1",
                     std::string const& body = "") {
   return method + " " + uri + " SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.9;branch=z9hG4bKrc\r\n" +
          "From: <sip:a@example.com>;tag=1\r\nTo: <sip:gatehouse@192.0.2.1>\r\nCall-ID: rc1\r\n" +
          "CSeq: 1 " + method + "\r\n" + extra + "\r\n" + body;
-}
-
-std::set<int> codes(std::string const& field) {
-  std::set<int> out;
-  for (std::size_t pos = 0; pos < field.size();) {
-    std::size_t const bar = field.find('|', pos);
-    if (field.compare(pos, 1, "-") != 0) out.insert(std::stoi(field.substr(pos, bar - pos)));
-    if (bar == std::string::npos) break;
-    pos = bar + 1;
-  }
-  return out;
 }
 
 }  // namespace
@@ -45,7 +27,7 @@ TEST_CASE("request checks: RFC 4475 messages get the manifest's reply") {
   int checked = 0;
   for (auto const& c : test::torture_cases()) {
     if (c.bytes.starts_with("SIP/")) continue;
-    auto const expected = codes(c.uas_reply);
+    auto const expected = test::manifest_codes(c.uas_reply);
     sip::message m;
     auto const err = sip::parse_datagram(c.bytes, m);
     std::optional<sip::message> reply;
@@ -64,64 +46,68 @@ TEST_CASE("request checks: RFC 4475 messages get the manifest's reply") {
 
 TEST_CASE("request checks: each rule") {
   sip::request_policy const policy;
-  CHECK(!sip::check_request(parsed(options()), policy, "t"));
+  CHECK(!sip::check_request(test::parsed(options()), policy, "t"));
 
-  auto r = sip::check_request(parsed(options("", "FOO")), policy, "t");
+  auto r = sip::check_request(test::parsed(options("", "FOO")), policy, "t");
   REQUIRE(r);
   CHECK(r->status() == 501);
 
-  r = sip::check_request(parsed(options("", "SUBSCRIBE")), policy, "t");
+  r = sip::check_request(test::parsed(options("", "SUBSCRIBE")), policy, "t");
   REQUIRE(r);
   CHECK(r->status() == 405);
   CHECK(r->find(sip::header_id::allow) == "INVITE, ACK, CANCEL, BYE, OPTIONS");
 
-  r = sip::check_request(parsed(options("", "OPTIONS", "mailto:a@example.com")), policy, "t");
+  r = sip::check_request(test::parsed(options("", "OPTIONS", "mailto:a@example.com")), policy, "t");
   REQUIRE(r);
   CHECK(r->status() == 416);
-  CHECK(!sip::check_request(parsed(options("", "OPTIONS", "tel:+15555550100")), policy, "t"));
+  CHECK(!sip::check_request(test::parsed(options("", "OPTIONS", "tel:+15555550100")), policy, "t"));
 
-  r = sip::check_request(parsed(options("Require: timer, foo\r\nRequire: foo, bar\r\n")), policy,
-                         "t");
+  r = sip::check_request(test::parsed(options("Require: timer, foo\r\nRequire: foo, bar\r\n")),
+                         policy, "t");
   REQUIRE(r);
   CHECK(r->status() == 420);
   CHECK(r->find(sip::header_id::unsupported) == "timer, foo, bar");
   sip::request_policy with_timer;
   with_timer.supported = {"timer"};
-  CHECK(!sip::check_request(parsed(options("Require: Timer\r\n")), with_timer, "t"));
+  CHECK(!sip::check_request(test::parsed(options("Require: Timer\r\n")), with_timer, "t"));
 
   std::string const sdp = "v=0\r\n";
-  r = sip::check_request(parsed(options("Content-Type: text/plain\r\nContent-Length: 5\r\n",
-                                        "INVITE", "sip:b@h", sdp)),
+  r = sip::check_request(test::parsed(options("Content-Type: text/plain\r\nContent-Length: 5\r\n",
+                                              "INVITE", "sip:b@h", sdp)),
                          policy, "t");
   REQUIRE(r);
   CHECK(r->status() == 415);
   CHECK(r->find(sip::header_id::accept) == "application/sdp");
-  CHECK(!sip::check_request(parsed(options("Content-Type: application/SDP\r\nContent-Length: 5\r\n",
-                                           "INVITE", "sip:b@h", sdp)),
-                            policy, "t"));
+  CHECK(!sip::check_request(
+      test::parsed(options("Content-Type: application/SDP\r\nContent-Length: 5\r\n", "INVITE",
+                           "sip:b@h", sdp)),
+      policy, "t"));
   // MESSAGE, INFO bodies pass through a B2BUA: not checked here.
   with_timer.allowed.push_back("INFO");
   CHECK(!sip::check_request(
-      parsed(options("Content-Type: application/dtmf-relay\r\nContent-Length: 5\r\n", "INFO",
-                     "sip:b@h", sdp)),
+      test::parsed(options("Content-Type: application/dtmf-relay\r\nContent-Length: 5\r\n", "INFO",
+                           "sip:b@h", sdp)),
       with_timer, "t"));
 
-  r = sip::check_request(parsed(options("Accept: text/html\r\n", "INVITE", "sip:b@h")), policy,
-                         "t");
+  r = sip::check_request(test::parsed(options("Accept: text/html\r\n", "INVITE", "sip:b@h")),
+                         policy, "t");
   REQUIRE(r);
   CHECK(r->status() == 406);
-  CHECK(!sip::check_request(parsed(options("Accept: application/*\r\n", "INVITE", "sip:b@h")),
+  CHECK(!sip::check_request(test::parsed(options("Accept: application/*\r\n", "INVITE", "sip:b@h")),
                             policy, "t"));
-  CHECK(!sip::check_request(parsed(options("Accept: */*\r\n", "INVITE", "sip:b@h")), policy, "t"));
-  CHECK(!sip::check_request(parsed(options("Accept: text/html\r\n")), policy, "t"));  // OPTIONS
+  CHECK(!sip::check_request(test::parsed(options("Accept: */*\r\n", "INVITE", "sip:b@h")), policy,
+                            "t"));
+  CHECK(
+      !sip::check_request(test::parsed(options("Accept: text/html\r\n")), policy, "t"));  // OPTIONS
 
   // ACK and CANCEL are never refused here.
-  CHECK(!sip::check_request(parsed(options("Require: foo\r\n", "ACK")), policy, "t"));
-  CHECK(!sip::check_request(parsed(options("Require: foo\r\n", "CANCEL")), policy, "t"));
+  CHECK(!sip::check_request(test::parsed(options("Require: foo\r\n", "ACK")), policy, "t"));
+  CHECK(!sip::check_request(test::parsed(options("Require: foo\r\n", "CANCEL")), policy, "t"));
 }
 
 TEST_CASE("request checks: replies carry the request's identity and a To tag") {
-  auto const r = sip::check_request(parsed(options("", "FOO")), sip::request_policy{}, "gh-tag");
+  auto const r =
+      sip::check_request(test::parsed(options("", "FOO")), sip::request_policy{}, "gh-tag");
   REQUIRE(r);
   CHECK(r->find(sip::header_id::via) == "SIP/2.0/UDP 192.0.2.9;branch=z9hG4bKrc");
   CHECK(r->call_id() == "rc1");

@@ -1,10 +1,15 @@
 #pragma once
 
+#include <doctest/doctest.h>
+
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "sip/parser.hpp"
 
 namespace gatehouse::test {
 
@@ -38,6 +43,26 @@ inline std::vector<torture_case> torture_cases() {
     std::getline(row, c.uas_reply, '\t');
     c.bytes = read_data("rfc4475/" + c.file);
     out.push_back(std::move(c));
+  }
+  return out;
+}
+
+/// Parses a datagram that must be well-formed (the test stops when it is not).
+inline sip::message parsed(std::string const& bytes) {
+  sip::message m;
+  auto const err = sip::parse_datagram(bytes, m);
+  REQUIRE_MESSAGE(!err, err.describe(), "\n", bytes);
+  return m;
+}
+
+/// The reply codes of a manifest's uas_reply column ("400", "501|405"; "-" is none).
+inline std::set<int> manifest_codes(std::string const& field) {
+  std::set<int> out;
+  for (std::size_t pos = 0; pos < field.size();) {
+    std::size_t const bar = field.find('|', pos);
+    if (field.compare(pos, 1, "-") != 0) out.insert(std::stoi(field.substr(pos, bar - pos)));
+    if (bar == std::string::npos) break;
+    pos = bar + 1;
   }
   return out;
 }

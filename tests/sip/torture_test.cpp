@@ -12,19 +12,6 @@ using namespace gatehouse;
 
 namespace {
 
-std::set<int> allowed_replies(std::string const& field) {
-  std::set<int> codes;
-  std::size_t pos = 0;
-  while (pos < field.size()) {
-    std::size_t const bar = field.find('|', pos);
-    std::string const code = field.substr(pos, bar - pos);
-    if (code != "-") codes.insert(std::stoi(code));
-    if (bar == std::string::npos) break;
-    pos = bar + 1;
-  }
-  return codes;
-}
-
 bool is_response(std::string const& bytes) {
   return bytes.starts_with("SIP/");
 }
@@ -40,7 +27,7 @@ TEST_CASE("RFC 4475: every torture message is handled as the manifest says") {
     sip::message m;
     auto const err = sip::parse_datagram(c.bytes, m);
     INFO("parse result: ", err ? err.describe() : "ok");
-    auto const replies = allowed_replies(c.uas_reply);
+    auto const replies = test::manifest_codes(c.uas_reply);
     bool ok = false;
     if (c.parse == "must") {
       ok = !err;

@@ -7,25 +7,20 @@
 
 #include "sip/parser.hpp"
 #include "sip/transaction_layer.hpp"
+#include "test_util.hpp"
 
 using namespace gatehouse;
 using namespace std::chrono_literals;
 
 namespace {
 
-sip::message parsed(std::string const& bytes) {
-  sip::message m;
-  auto const err = sip::parse_datagram(bytes, m);
-  REQUIRE_MESSAGE(!err, err.describe());
-  return m;
-}
-
 sip::message req(std::string const& method, std::string const& branch = "z9hG4bKl1",
                  std::string const& to_tag = "") {
-  return parsed(method + " sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=" +
-                branch + "\r\nFrom: <sip:alice@example.com>;tag=a\r\nTo: <sip:bob@example.com>" +
-                (to_tag.empty() ? "" : ";tag=" + to_tag) + "\r\nCall-ID: layer-1\r\nCSeq: 1 " +
-                method + "\r\n\r\n");
+  return test::parsed(
+      method + " sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=" + branch +
+      "\r\nFrom: <sip:alice@example.com>;tag=a\r\nTo: <sip:bob@example.com>" +
+      (to_tag.empty() ? "" : ";tag=" + to_tag) + "\r\nCall-ID: layer-1\r\nCSeq: 1 " + method +
+      "\r\n\r\n");
 }
 
 struct recorder : sip::transaction_user {

@@ -7,6 +7,7 @@
 
 #include "sip/parser.hpp"
 #include "sip/transaction.hpp"
+#include "test_util.hpp"
 
 using namespace gatehouse;
 using namespace std::chrono_literals;
@@ -14,25 +15,18 @@ using kind = sip::transaction_action::kind;
 
 namespace {
 
-sip::message parsed(std::string const& bytes) {
-  sip::message m;
-  auto const err = sip::parse_datagram(bytes, m);
-  REQUIRE_MESSAGE(!err, err.describe());
-  return m;
-}
-
 sip::message request(std::string const& method) {
-  return parsed(method +
-                " sip:bob@example.com SIP/2.0\r\n"
-                "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKtx1, SIP/2.0/UDP "
-                "192.0.2.9;branch=z9hG4bKold\r\n"
-                "Route: <sip:proxy.example.com;lr>\r\n"
-                "Max-Forwards: 70\r\n"
-                "From: <sip:alice@example.com>;tag=a1\r\n"
-                "To: <sip:bob@example.com>\r\n"
-                "Call-ID: tx-test-1\r\n"
-                "CSeq: 7 " +
-                method + "\r\n\r\n");
+  return test::parsed(method +
+                      " sip:bob@example.com SIP/2.0\r\n"
+                      "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKtx1, SIP/2.0/UDP "
+                      "192.0.2.9;branch=z9hG4bKold\r\n"
+                      "Route: <sip:proxy.example.com;lr>\r\n"
+                      "Max-Forwards: 70\r\n"
+                      "From: <sip:alice@example.com>;tag=a1\r\n"
+                      "To: <sip:bob@example.com>\r\n"
+                      "Call-ID: tx-test-1\r\n"
+                      "CSeq: 7 " +
+                      method + "\r\n\r\n");
 }
 
 sip::message response(sip::message const& req, int status) {
@@ -346,7 +340,7 @@ TEST_CASE("transaction keys: requests, their retransmissions, ACK and CANCEL") {
   CHECK(resp == sent);
 
   // RFC 2543 peers: no magic cookie, matched on the request's identity.
-  auto old = parsed(
+  auto old = test::parsed(
       "INVITE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1\r\n"
       "From: <sip:a@example.com>;tag=1\r\nTo: <sip:bob@example.com>\r\nCall-ID: c\r\n"
       "CSeq: 1 INVITE\r\n\r\n");

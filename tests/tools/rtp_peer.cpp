@@ -1,5 +1,7 @@
 #include "rtp_peer.hpp"
 
+#include "media/io/socket_address.hpp"
+
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -13,36 +15,8 @@ namespace gatehouse::test {
 
 namespace {
 
-socklen_t to_sockaddr(media::socket_address const& a, sockaddr_storage& s) {
-  std::memset(&s, 0, sizeof s);
-  if (a.ip.v6) {
-    auto& v6 = reinterpret_cast<sockaddr_in6&>(s);
-    v6.sin6_family = AF_INET6;
-    std::memcpy(&v6.sin6_addr, a.ip.bytes.data(), 16);
-    v6.sin6_port = htons(a.port);
-    return sizeof v6;
-  }
-  auto& v4 = reinterpret_cast<sockaddr_in&>(s);
-  v4.sin_family = AF_INET;
-  std::memcpy(&v4.sin_addr, a.ip.bytes.data(), 4);
-  v4.sin_port = htons(a.port);
-  return sizeof v4;
-}
-
-media::socket_address from_sockaddr(sockaddr_storage const& s) {
-  media::socket_address a;
-  if (s.ss_family == AF_INET6) {
-    auto const& v6 = reinterpret_cast<sockaddr_in6 const&>(s);
-    a.ip.v6 = true;
-    std::memcpy(a.ip.bytes.data(), &v6.sin6_addr, 16);
-    a.port = ntohs(v6.sin6_port);
-  } else {
-    auto const& v4 = reinterpret_cast<sockaddr_in const&>(s);
-    std::memcpy(a.ip.bytes.data(), &v4.sin_addr, 4);
-    a.port = ntohs(v4.sin_port);
-  }
-  return a;
-}
+using media::io::from_sockaddr;
+using media::io::to_sockaddr;
 
 int open_socket(media::socket_address const& bind) {
   int const fd = ::socket(bind.ip.v6 ? AF_INET6 : AF_INET, SOCK_DGRAM, 0);
