@@ -140,6 +140,7 @@ parse_error head_parser::parse(std::size_t end, bool need_blank_line, std::size_
   message::field* last = nullptr;
   std::size_t last_value_end = 0;
   parse_error start_error;
+  std::size_t counted_fields = 0;
   for (;;) {
     if (pos >= end) {
       if (need_blank_line || first)
@@ -177,7 +178,6 @@ parse_error head_parser::parse(std::size_t end, bool need_blank_line, std::size_
         last->value.len = std::uint32_t(last_value_end - last->value.off);
       }
     } else {
-      if (m_.fields_.size() >= limits_.max_headers) return fail(errc::too_many_headers);
       auto const* colon = static_cast<char const*>(std::memchr(buf + pos, ':', len));
       if (!colon) return fail(errc::bad_header_line);
       std::string_view const name = trim(text(pos, std::size_t(colon - buf) - pos));
@@ -188,9 +188,15 @@ parse_error head_parser::parse(std::size_t end, bool need_blank_line, std::size_
       std::size_t const value_off = value.empty() ? line_end : std::size_t(value.data() - buf);
       message::field f;
       f.id = lookup_header(name);
+      // Content-Length is not counted: the writer always emits exactly one, so everything
+      // gatehouse writes stays within what it reads. (Repeats are bounded by the size limit
+      // and refused as duplicates.)
+      if (f.id != header_id::content_length && counted_fields >= limits_.max_headers)
+        return fail(errc::too_many_headers);
       f.name = {std::uint32_t(name.data() - buf), std::uint32_t(name.size())};
       f.value = {std::uint32_t(value_off), std::uint32_t(value.size())};
       m_.fields_.push_back(f);
+      counted_fields += f.id != header_id::content_length;
       last = &m_.fields_.back();
       last_value_end = value_off + value.size();
     }

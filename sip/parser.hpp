@@ -14,7 +14,7 @@ namespace gatehouse::sip {
 /// Limits that keep a hostile peer from making the parser work or allocate without bound.
 struct parse_limits {
   std::size_t max_message_size = 64 * 1024;  ///< whole message, head and body
-  std::size_t max_headers = 256;             ///< header fields
+  std::size_t max_headers = 256;             ///< header fields, not counting Content-Length
   std::size_t max_line = 16 * 1024;          ///< one physical line
 };
 
