@@ -1,5 +1,7 @@
 #include "rtpengine.hpp"
 
+#include "media/io/socket_address.hpp"
+
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -64,14 +66,6 @@ std::string tail(std::string const& path, std::size_t lines) {
   for (std::size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i)
     out += "  " + all[i] + "\n";
   return out;
-}
-
-sockaddr_in to_sockaddr(media::socket_address const& a) {
-  sockaddr_in s{};
-  s.sin_family = AF_INET;
-  std::memcpy(&s.sin_addr, a.ip.bytes.data(), 4);
-  s.sin_port = htons(a.port);
-  return s;
 }
 
 void encode_string(std::string const& s, std::string& out) {
@@ -293,10 +287,11 @@ double rtpengine_daemon::cpu_seconds() const {
 ng_client::ng_client(media::ip_address const& local_ip, media::socket_address const& server) {
   fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd_ < 0) throw std::runtime_error("ng client: socket");
-  auto const local = to_sockaddr({local_ip, 0});
-  auto const remote = to_sockaddr(server);
-  if (::bind(fd_, reinterpret_cast<sockaddr const*>(&local), sizeof local) != 0 ||
-      ::connect(fd_, reinterpret_cast<sockaddr const*>(&remote), sizeof remote) != 0) {
+  sockaddr_storage local, remote;
+  socklen_t const local_len = media::io::to_sockaddr({local_ip, 0}, local);
+  socklen_t const remote_len = media::io::to_sockaddr(server, remote);
+  if (::bind(fd_, reinterpret_cast<sockaddr const*>(&local), local_len) != 0 ||
+      ::connect(fd_, reinterpret_cast<sockaddr const*>(&remote), remote_len) != 0) {
     ::close(fd_);
     throw std::runtime_error("ng client: cannot bind or connect");
   }
